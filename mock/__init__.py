@@ -1,0 +1,1 @@
+"""The Broadcast API sandbox: a stateful Connexion server for spec/openapi.yaml."""

@@ -1,0 +1,108 @@
+"""The app factory: builds the Connexion app for the public API and the /sandbox control API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock import errors, openapi31
+from mock.auth import lookup, security_handler
+from mock.middleware.body_limit import BodyLimitMiddleware
+from mock.middleware.request_id import RequestIdMiddleware
+from mock.resolver import HTTP_METHODS, handler_resolver
+from mock.resources import spec_path
+from mock.sandbox import Sandbox
+from mock.settings import Settings
+from mock.validation import validator_map
+
+PUBLIC_BASE = "/v1"
+SANDBOX_BASE = "/sandbox"
+
+
+def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> AsyncApp:
+    """Build the sandbox. Pass `settings` (or an opened `sandbox`) to override the defaults."""
+    settings = settings or Settings.from_env()
+    sandbox = sandbox or Sandbox.open(settings)
+    public = openapi31.load(spec_path("openapi.yaml"))
+    control = openapi31.load(spec_path("sandbox.yaml"))
+
+    app = AsyncApp(__name__)
+    common: dict[str, Any] = {
+        "strict_validation": True,
+        "validate_responses": settings.validate_responses,
+        "validator_map": validator_map(),
+        "resolver_error": 501,
+        "swagger_ui_options": None,
+    }
+    app.add_api(
+        openapi31.to_connexion(public),
+        base_path=PUBLIC_BASE,
+        resolver=handler_resolver(public, "mock.handlers"),
+        security_map={"apiKey": security_handler(lambda key: lookup(sandbox.store, key))},
+        **common,
+    )
+    app.add_api(
+        openapi31.to_connexion(control),
+        base_path=SANDBOX_BASE,
+        resolver=handler_resolver(control, "mock.control"),
+        **common,
+    )
+
+    allowed = _allowed_methods({PUBLIC_BASE: public, SANDBOX_BASE: control})
+
+    def method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        # Starlette's Allow names one route's methods; the documents know them all.
+        methods = next((m for rx, m in allowed if rx.fullmatch(request.url.path)), [])
+        problem = errors.MethodNotAllowed(
+            errors.WRONG_METHOD.format(method=request.method, allowed=", ".join(methods)),
+            headers={"Allow": ", ".join(methods)},
+        )
+        return errors.render(request, problem)
+
+    app.add_error_handler(ProblemException, errors.render)
+    app.add_error_handler(HTTPException, errors.render)
+    app.add_error_handler(Exception, errors.render)
+    app.add_error_handler(405, method_not_allowed)
+
+    # Outermost: every response, Connexion's own problems included, carries X-Request-Id,
+    # and handlers find the sandbox in the request's state. Nothing is authenticated yet.
+    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(_Provide, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox)
+    # Inside the exception handling, so its 413 renders as problem+json. Nothing is
+    # routed or authenticated yet: an oversized body is refused before it is read.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_ROUTING,
+        max_bytes=settings.max_body_bytes,
+    )
+    return app
+
+
+class _Provide:
+    """Put the sandbox into each request's state, for `mock.sandbox.sandbox()`."""
+
+    def __init__(self, app: ASGIApp, *, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope.setdefault("state", {})["sandbox"] = self.sandbox
+        await self.app(scope, receive, send)
+
+
+def _allowed_methods(documents: dict[str, dict[str, Any]]) -> list[tuple[re.Pattern[str], list[str]]]:
+    index = []
+    for base, document in documents.items():
+        for template, item in document.get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base + template))
+            methods = [m.upper() for m in HTTP_METHODS if m in item]
+            index.append((re.compile(pattern), methods))
+    return index

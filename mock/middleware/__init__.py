@@ -1,0 +1,1 @@
+"""Cross-cutting behaviour, one small ASGI middleware each (positions are set in mock/app.py)."""

@@ -1,0 +1,41 @@
+"""Shared fixtures: sandboxes served over real loopback HTTP, on throwaway SQLite files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock.resources import fixtures_dir
+from mock.settings import Settings
+from tests.serving import Live, serve
+
+
+def sandbox_settings(tmp: Path, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp / 'sandbox.db'}", validate_responses=True, **overrides
+    )
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """One sandbox for tests that only read the fixtures."""
+    with serve(sandbox_settings(tmp_path_factory.mktemp("live"))) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Live]:
+    """A sandbox of its own, for tests that change state."""
+    with serve(sandbox_settings(tmp_path)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def keys() -> dict[str, str]:
+    """The fixture API keys by organization id."""
+    records = json.loads((fixtures_dir() / "api_keys.json").read_text())
+    return {k["org_id"]: k["key"] for k in records}

@@ -1,0 +1,103 @@
+"""Issue 3: every error is problem+json with a request id; no input ever gives a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock import errors
+from tests.serving import Live
+
+JSON = {"Content-Type": "application/json"}
+
+
+def assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["type"].startswith("https://")
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert body["instance"].startswith("/")
+    return body  # type: ignore[no-any-return]
+
+
+def test_every_response_has_a_fresh_request_id(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        ids = {client.get("/brands").headers["x-request-id"] for _ in range(3)}
+        ids.add(client.get("/nope").headers["x-request-id"])
+    assert len(ids) == 4
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "content", "status"),
+    [
+        ("POST", "/contact-lists", JSON, b"{\"name\": ", 400),
+        ("POST", "/contact-lists", JSON, b"\xff\xfe{}", 400),
+        ("POST", "/contact-lists", JSON, b"[1, 2]", 400),
+        ("POST", "/contact-lists", JSON, b"", 400),
+        ("POST", "/contact-lists", {"Content-Type": "text/plain"}, b"{}", 415),
+        ("POST", "/contact-lists", JSON, b"{\"name\": \"" + b"x" * 3_000_000 + b"\"}", 413),
+        ("GET", "/brands?unknown=1", {}, b"", 400),
+        ("GET", "/brands?limit=0", {}, b"", 400),
+        ("GET", "/brands?limit=abc", {}, b"", 400),
+        ("GET", "/brands/not-an-id", {}, b"", 400),
+        ("GET", "/no/such/route", {}, b"", 404),
+        ("DELETE", "/brands", {}, b"", 405),
+        ("PUT", "/organizations/org_acme_root", {}, b"", 405),
+    ],
+)
+def test_bad_input_is_a_4xx_problem(
+    live: Live, keys: dict[str, str], method: str, path: str, headers: dict[str, str],
+    content: bytes, status: int,
+) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.request(method, path, headers=headers, content=content)
+    assert_problem(response, status)
+
+
+def test_schema_errors_list_every_field_as_a_pointer(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.get("/phone-numbers", params={"limit": 500, "capability": "fax",
+                                                         "extra": "1"})
+    body = assert_problem(response, 400)
+    assert body["detail"] == errors.SCHEMA_MISMATCH
+    assert {e["pointer"] for e in body["errors"]} == {
+        "/query/limit", "/query/capability", "/query/extra"}
+
+
+def test_body_errors_point_into_the_body(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", json={"name": "", "color": "red"})
+    body = assert_problem(response, 400)
+    pointers = {e["pointer"] for e in body["errors"]}
+    assert "/body/name" in pointers
+    assert "/body" in pointers  # the unknown property is reported on the object
+
+
+def test_invalid_utf8_is_400_not_500(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", headers=JSON, content=b"{\"name\": \"\xc3\x28\"}")
+    assert assert_problem(response, 400)["detail"] == errors.INVALID_UTF8
+
+
+def test_405_allow_lists_every_documented_method(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.put("/contact-lists/cl_x")
+    assert_problem(response, 405)
+    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+
+
+def test_chunked_body_over_the_limit_is_413(live: Live, keys: dict[str, str]) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"x" * 100_000
+
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", headers=JSON, content=chunks())
+    assert_problem(response, 413)
+
+
+def test_unknown_route_is_404_even_without_a_key(live: Live) -> None:
+    with live.client() as client:
+        response = client.get("/definitely/not/here")
+    assert assert_problem(response, 404)["detail"] == errors.UNKNOWN_ROUTE
