@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -33,7 +37,18 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     public = openapi31.load(spec_path("openapi.yaml"))
     control = openapi31.load(spec_path("sandbox.yaml"))
 
-    app = AsyncApp(__name__)
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        # Due work runs in the background while the server is up.
+        worker = asyncio.create_task(sandbox.scheduler.loop())
+        try:
+            yield
+        finally:
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker
+
+    app = AsyncApp(__name__, lifespan=lifespan)
     common: dict[str, Any] = {
         "strict_validation": True,
         "validate_responses": settings.validate_responses,
@@ -41,11 +56,15 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         "resolver_error": 501,
         "swagger_ui_options": None,
     }
+    async def check_key(key: str) -> dict[str, Any]:
+        # Off the event loop: the lookup reads and writes the database.
+        return await run_in_threadpool(lookup, sandbox.store, sandbox.clock, key)
+
     app.add_api(
         openapi31.to_connexion(public),
         base_path=PUBLIC_BASE,
         resolver=handler_resolver(public, "mock.handlers"),
-        security_map={"apiKey": security_handler(lambda key: lookup(sandbox.store, key))},
+        security_map={"apiKey": security_handler(check_key)},
         **common,
     )
     app.add_api(

@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.security import ApiKeySecurityHandler
 
+from mock.clock import Clock, rfc3339
 from mock.errors import UNKNOWN_KEY, Unauthorized
 from mock.store import Store
 
-PREFIX_LENGTH = 16
+PREFIX_LENGTH = 20
 
 
 def digest(key: str) -> str:
@@ -33,22 +34,36 @@ def new_key() -> str:
     return "sk_sandbox_" + secrets.token_hex(20)
 
 
-def key_row(key_id: str, org_id: str, name: str, key: str, created_at: str) -> dict[str, Any]:
+def key_row(key_id: str, org_id: str, name: str, key: str, created_at: str,
+            rate_limit: dict[str, int] | None = None) -> dict[str, Any]:
     """The api_keys row for `key`: never the key itself."""
     return {"id": key_id, "org_id": org_id, "name": name, "prefix": prefix(key),
-            "digest": digest(key), "created_at": created_at}
+            "digest": digest(key), "rate_limit": rate_limit, "created_at": created_at,
+            "last_used_at": None}
 
 
-def lookup(store: Store, key: str) -> dict[str, Any]:
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """The API representation of a key: no digest, no secret."""
+    return {k: row[k] for k in ("id", "org_id", "name", "prefix", "rate_limit", "created_at",
+                                "last_used_at")}
+
+
+def lookup(store: Store, clock: Clock, key: str) -> dict[str, Any]:
     """Resolve a presented key to Connexion's token info, or raise 401."""
     presented = digest(key)
     for row in store.api_keys_with_prefix(prefix(key)):
         if hmac.compare_digest(row["digest"], presented):
-            return {"sub": row["org_id"], "api_key_id": row["id"]}
+            now = rfc3339(clock.now())
+            if row["last_used_at"] != now:
+                store.touch_api_key(row["id"], now)
+            return {"sub": row["org_id"], "api_key_id": row["id"],
+                    "rate_limit": row["rate_limit"]}
     raise Unauthorized(UNKNOWN_KEY)
 
 
-def security_handler(check: Callable[[str], dict[str, Any]]) -> type[ApiKeySecurityHandler]:
+def security_handler(
+    check: Callable[[str], Awaitable[dict[str, Any]]],
+) -> type[ApiKeySecurityHandler]:
     """An apiKey handler class bound to `check`, for Connexion's `security_map`.
 
     Binding it here keeps implementation names (`x-apikeyInfoFunc`) out of the document.

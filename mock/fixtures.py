@@ -70,7 +70,7 @@ def rows(folder: Path, loaded_at: str) -> dict[Table, list[dict[str, Any]]]:
             for r in read(folder, kind.file)
         ]
     out[tables.api_keys] = [
-        auth.key_row(k["id"], k["org_id"], k["name"], k["key"], loaded_at)
+        auth.key_row(k["id"], k["org_id"], k["name"], k["key"], loaded_at, k.get("rate_limit"))
         for k in read(folder, API_KEYS)
     ]
     return out

@@ -1,14 +1,15 @@
-"""The running sandbox: settings, store and clock, shared by every handler of one app."""
+"""The running sandbox: settings, store, clock and scheduler, shared by every handler."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from connexion import context
 
 from mock import fixtures
-from mock.clock import Clock, SystemClock, rfc3339
+from mock.clock import SandboxClock, rfc3339
+from mock.scheduler import Scheduler
 from mock.settings import Settings
 from mock.store import Store
 from mock.tenancy import Tenant, current
@@ -18,20 +19,23 @@ from mock.tenancy import Tenant, current
 class Sandbox:
     settings: Settings
     store: Store
-    clock: Clock = field(default_factory=SystemClock)
+    clock: SandboxClock
+    scheduler: Scheduler
 
     @classmethod
     def open(cls, settings: Settings) -> Sandbox:
         """Open the database, creating it and loading the fixtures on first start."""
-        sandbox = cls(settings, Store(settings.database_url))
-        sandbox.store.create()
-        if sandbox.store.is_empty():
+        store = Store(settings.database_url)
+        clock = SandboxClock(store)
+        sandbox = cls(settings, store, clock, Scheduler(store, clock))
+        store.create()
+        if store.is_empty():
             sandbox.reset()
         return sandbox
 
     def reset(self) -> None:
-        """Drop everything and reload the fixtures, in one transaction."""
-        self.store.replace_all(fixtures.rows(self.settings.fixtures, rfc3339(self.clock.now())))
+        """Drop everything (clock and queued work included) and reload the fixtures."""
+        self.store.replace_all(fixtures.rows(self.settings.fixtures, rfc3339(self.clock.real())))
 
     def tenant(self) -> Tenant:
         return current(self.store.org_parents())

@@ -1,11 +1,17 @@
-"""Refuse request bodies over the limit with 413, before anything buffers them."""
+"""Refuse request bodies over the limit with 413, before anything buffers them.
+
+A chunked body (no Content-Length) is read here up to the limit and handed on with a
+Content-Length, because Connexion's validators treat a body without one as missing.
+"""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock.errors import TOO_LARGE, BadRequest, PayloadTooLarge
+
+BAD_LENGTH = "The Content-Length header is not a number."
 
 
 class BodyLimitMiddleware:
@@ -17,21 +23,40 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
         if declared is not None:
             if not declared.isdigit():
-                raise BadRequest("The Content-Length header is not a number.")
+                raise BadRequest(BAD_LENGTH)
             if int(declared) > self.max_bytes:
                 raise PayloadTooLarge(TOO_LARGE.format(limit=self.max_bytes))
-        received = 0
+            await self.app(scope, receive, send)
+            return
+        if "chunked" not in headers.get("transfer-encoding", "").lower():
+            await self.app(scope, receive, send)
+            return
+        body = await self._read(receive)
+        MutableHeaders(scope=scope)["content-length"] = str(len(body))
+        replayed = False
 
-        async def counted() -> Message:
-            # A chunked body has no Content-Length: count it as it arrives.
-            nonlocal received
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
                 raise PayloadTooLarge(TOO_LARGE.format(limit=self.max_bytes))
-            return message
-
-        await self.app(scope, counted, send)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)

@@ -7,9 +7,21 @@ dialect-specific SQL. Swap the database by passing another URL, not another clas
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, func, insert, select
+from sqlalchemy import (
+    Engine,
+    Table,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from mock.store import tables
@@ -50,6 +62,22 @@ class Store:
             body = conn.execute(query).scalar()
         return dict(body) if body is not None else None
 
+    def insert(self, table: Table, body: dict[str, Any], **columns: Any) -> None:
+        """Store a new resource; `columns` are the indexed copies of its filter fields."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(table).values(id=body["id"], org_id=body["org_id"], body=body,
+                                              **columns))
+
+    def replace(self, table: Table, body: dict[str, Any], **columns: Any) -> None:
+        """Overwrite a resource's body (and the indexed columns given)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(table).where(table.c.id == body["id"]).values(body=body,
+                                                                               **columns))
+
+    def delete(self, table: Table, resource_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(table.delete().where(table.c.id == resource_id))
+
     def page(
         self,
         table: Table,
@@ -58,14 +86,19 @@ class Store:
         where: Mapping[str, Any],
         limit: int,
         after: int,
+        newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], int | None]:
-        """One page of bodies in creation order after `seq`, and the last seq if more remain."""
-        query = select(table.c.seq, table.c.body).where(
-            table.c.org_id.in_(list(orgs)), table.c.seq > after
-        )
+        """One page of bodies after position `after` (0: the start), and the last position
+        if more remain. Positions are `seq` values, so pages stay stable under inserts."""
+        query = select(table.c.seq, table.c.body).where(table.c.org_id.in_(list(orgs)))
+        if newest_first:
+            query = query.where(table.c.seq < after) if after else query
+            query = query.order_by(table.c.seq.desc())
+        else:
+            query = query.where(table.c.seq > after).order_by(table.c.seq)
         for column, value in where.items():
             query = query.where(table.c[column] == value)
-        query = query.order_by(table.c.seq).limit(limit + 1)
+        query = query.limit(limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         more = len(rows) > limit
@@ -86,8 +119,104 @@ class Store:
             rows = conn.execute(select(t).where(t.c.prefix == prefix)).mappings().all()
         return [dict(r) for r in rows]
 
+    def api_key_page(self, org_id: str | None, *, limit: int, after: int
+                     ) -> tuple[list[dict[str, Any]], int | None]:
+        t = tables.api_keys
+        query = select(t).where(t.c.seq > after).order_by(t.c.seq).limit(limit + 1)
+        if org_id is not None:
+            query = query.where(t.c.org_id == org_id)
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        more = len(rows) > limit
+        return rows[:limit], (rows[limit - 1]["seq"] if more else None)
+
+    def insert_api_key(self, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(tables.api_keys).values(**row))
+
+    def delete_api_key(self, key_id: str) -> bool:
+        t = tables.api_keys
+        with self.engine.begin() as conn:
+            return bool(conn.execute(t.delete().where(t.c.id == key_id)).rowcount)
+
+    def touch_api_key(self, key_id: str, used_at: str) -> None:
+        t = tables.api_keys
+        with self.engine.begin() as conn:
+            conn.execute(update(t).where(t.c.id == key_id).values(last_used_at=used_at))
+
+    def count(self, table: Table) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
     def connect(self) -> Connection:
         return self.engine.connect()
+
+    # Clock -----------------------------------------------------------------------------
+
+    def clock_state(self) -> tuple[datetime | None, float]:
+        """(frozen_at, offset_seconds); (None, 0.0) when the clock was never changed."""
+        t = tables.clock
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.c.frozen_at, t.c.offset_seconds)).first()
+        if row is None:
+            return None, 0.0
+        frozen = datetime.fromtimestamp(row.frozen_at, UTC) if row.frozen_at is not None else None
+        return frozen, row.offset_seconds
+
+    def set_clock_state(self, frozen_at: datetime | None, offset_seconds: float) -> None:
+        t = tables.clock
+        values = {"frozen_at": frozen_at.timestamp() if frozen_at else None,
+                  "offset_seconds": offset_seconds}
+        with self.engine.begin() as conn:
+            if not conn.execute(update(t).where(t.c.id == 1).values(**values)).rowcount:
+                conn.execute(insert(t).values(id=1, **values))
+
+    # Tasks -----------------------------------------------------------------------------
+
+    def add_task(self, kind: str, due_at: datetime, payload: dict[str, Any],
+                 conn: Connection | None = None) -> None:
+        """Queue work; pass `conn` to queue it in the same transaction as the change it follows."""
+        statement = insert(tables.tasks).values(
+            kind=kind, due_at=due_at.timestamp(), payload=payload, state="pending")
+        if conn is not None:
+            conn.execute(statement)
+            return
+        with self.engine.begin() as own:
+            own.execute(statement)
+
+    def next_task(self, until: datetime, real_now: float) -> dict[str, Any] | None:
+        """The earliest task due by `until` that nobody holds (or whose holder's lease ran out)."""
+        t = tables.tasks
+        query = (
+            select(t)
+            .where(t.c.due_at <= until.timestamp())
+            .where(or_(t.c.state == "pending",
+                       and_(t.c.state == "running", t.c.lease_until < real_now)))
+            .order_by(t.c.due_at, t.c.seq)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def claim_task(self, task: dict[str, Any], lease_until: float) -> bool:
+        """Take `task` unless another worker took it first (compare-and-set on its state)."""
+        t = tables.tasks
+        statement = (
+            update(t)
+            .where(t.c.seq == task["seq"], t.c.state == task["state"])
+            .where(t.c.lease_until.is_(None) if task["lease_until"] is None
+                   else t.c.lease_until == task["lease_until"])
+            .values(state="running", lease_until=lease_until)
+        )
+        with self.engine.begin() as conn:
+            return bool(conn.execute(statement).rowcount)
+
+    def finish_task(self, seq: int, error: str | None = None) -> None:
+        t = tables.tasks
+        values = {"state": "failed", "error": error[:500]} if error else {"state": "done"}
+        with self.engine.begin() as conn:
+            conn.execute(update(t).where(t.c.seq == seq).values(**values))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

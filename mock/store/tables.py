@@ -6,7 +6,7 @@ fields that queries filter on into indexed columns. `seq` orders lists and backs
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Boolean, Column, Float, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -46,7 +46,37 @@ api_keys = Table(
     # Only a public prefix and a SHA-256 digest are stored; see mock/auth.py.
     Column("prefix", String(40), nullable=False, index=True),
     Column("digest", String(64), nullable=False),
+    # {limit, window_seconds}, or null for the sandbox's default budget.
+    Column("rate_limit", JSON),
     Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40)),
 )
 
 contact_lists = _resource("contact_lists", Column("status", String(16), index=True))
+
+# The sandbox clock: one row. `frozen_at` is set while frozen; otherwise now = real + offset.
+clock = Table(
+    "clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("frozen_at", Float),
+    Column("offset_seconds", Float, nullable=False),
+)
+
+# Work that falls due on the sandbox clock (job steps, schedules, receipts, retries).
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("due_at", Float, nullable=False, index=True),  # Unix seconds, sandbox clock
+    Column("payload", JSON, nullable=False),
+    Column("state", String(12), nullable=False, index=True),  # pending | running | done | failed
+    # A claim that is not finished by then (the worker died) may be claimed again.
+    Column("lease_until", Float),
+    Column("error", String(500)),
+)
+
+# What a reset reports the counts of.
+RESOURCE_TABLES = [organizations, brands, campaigns, phone_numbers, tracking_domains, api_keys,
+                   contact_lists]

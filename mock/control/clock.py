@@ -1,0 +1,35 @@
+"""Clock: read, freeze, move and advance the sandbox's test clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock.clock import parse_rfc3339
+from mock.errors import BusinessRule, field_error
+from mock.responses import Result, ok
+from mock.sandbox import sandbox
+
+CLOCK_BACKWARDS = "The sandbox clock only moves forward; pick a time after the current one."
+
+
+def get_clock() -> Result:
+    return ok(sandbox().clock.describe())
+
+
+def set_clock(body: dict[str, Any]) -> Result:
+    box = sandbox()
+    if "now" in body:
+        moment = parse_rfc3339(body["now"])
+        if moment < box.clock.now():
+            raise BusinessRule(CLOCK_BACKWARDS,
+                               errors=[field_error("body", ["now"], CLOCK_BACKWARDS)])
+        # Moving forward runs what falls due on the way, as advancing does.
+        box.scheduler.advance((moment - box.clock.now()).total_seconds())
+    box.clock.set(frozen=body["frozen"])
+    return ok(box.clock.describe())
+
+
+def advance_clock(body: dict[str, Any]) -> Result:
+    box = sandbox()
+    box.scheduler.advance(float(body["seconds"]))
+    return ok(box.clock.describe())
