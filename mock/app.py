@@ -117,7 +117,10 @@ class _Provide:
         await self.app(scope, receive, send)
 
 
-def _allowed_methods(documents: dict[str, dict[str, Any]]) -> list[tuple[re.Pattern[str], list[str]]]:
+def _allowed_methods(
+    documents: dict[str, dict[str, Any]],
+) -> list[tuple[re.Pattern[str], list[str]]]:
+    """Every documented path as a pattern, with its methods, for 405 answers."""
     index = []
     for base, document in documents.items():
         for template, item in document.get("paths", {}).items():

@@ -29,7 +29,9 @@ TYPE_BASE = "https://docs.broadcast.example/problems/"
 
 # Details that tell the caller how to fix the request; tests assert these.
 MISSING_KEY = "Send your API key in the X-API-Key header."
-UNKNOWN_KEY = "The API key in X-API-Key is unknown or revoked; create a key in the sandbox dashboard."
+UNKNOWN_KEY = (
+    "The API key in X-API-Key is unknown or revoked; create a key in the sandbox dashboard."
+)
 UNKNOWN_ROUTE = "No such endpoint; see the API reference for the available paths."
 BAD_CURSOR = "The cursor is not one this API issued; pass next_cursor from the previous page."
 INVALID_UTF8 = "The request body is not valid UTF-8."
@@ -55,7 +57,7 @@ _TYPES = {
 log = logging.getLogger(__name__)
 
 
-class Problem(ProblemException):
+class Problem(ProblemException):  # type: ignore[misc]
     status_code_default = 500
 
     def __init__(

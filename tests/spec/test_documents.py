@@ -45,7 +45,9 @@ def test_examples_are_found_everywhere_they_stand() -> None:
 
 
 @pytest.mark.parametrize("rule", rules.PUBLIC_RULES, ids=lambda r: r.__name__)
-def test_public_document_follows_the_house_rule(rule: Callable[[dict[str, Any]], list[str]]) -> None:
+def test_public_document_follows_the_house_rule(
+    rule: Callable[[dict[str, Any]], list[str]]
+) -> None:
     assert rule(load("openapi.yaml")) == []
 
 
@@ -98,7 +100,9 @@ def test_spec_validator_rejects_a_broken_copy() -> None:
     "mutate", [_bad_example, _bad_schema_example, _plain_json_error],
     ids=["media-example", "schema-example", "problem"],
 )
-def test_redocly_rejects_a_broken_copy(tmp_path: Path, mutate: Callable[[dict[str, Any]], None]) -> None:
+def test_redocly_rejects_a_broken_copy(
+    tmp_path: Path, mutate: Callable[[dict[str, Any]], None]
+) -> None:
     path = tmp_path / "openapi.yaml"
     path.write_text(yaml.safe_dump(broken(mutate), sort_keys=False))
     result = redocly(path)
