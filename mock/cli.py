@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
-from mock import fixtures
-from mock.app import PUBLIC_BASE, create_app
-from mock.settings import Settings, SettingsError
+# Connexion 3.3 imports Starlette's test client, which warns at import; it is not used here.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
+from mock import fixtures  # noqa: E402
+from mock.app import PUBLIC_BASE, create_app  # noqa: E402
+from mock.settings import Settings, SettingsError  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,9 +47,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, fixtures.FixtureError) as exc:
         print(f"broadcast-sandbox: {exc}", file=sys.stderr)
         return 2
-    _welcome(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
+    _Server(config, settings).run()
     return 0
+
+
+class _Server(uvicorn.Server):
+    """Prints the welcome once the socket listens, so the printed curl works at once."""
+
+    def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
+        super().__init__(config)
+        self.settings = settings
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            _welcome(self.settings)
 
 
 def _welcome(settings: Settings) -> None:

@@ -3,12 +3,14 @@
     Problem (connexion.ProblemException)
      ├── BadRequest              400  malformed or schema-invalid input; `errors` lists fields
      ├── Unauthorized            401  no key, or an unknown key
+     ├── Forbidden               403  a presigned file URL that expired or was changed
      ├── NotFound                404  unknown, or outside the key's organization tree
      ├── MethodNotAllowed        405  the path exists, the method does not (`Allow` lists them)
      ├── Conflict                409  the resource's state forbids it
      ├── PayloadTooLarge         413
      ├── UnsupportedMediaType    415
-     └── BusinessRule            422  well-formed, but breaks a documented rule
+     ├── BusinessRule            422  well-formed, but breaks a documented rule
+     └── RateLimited             429  the key's budget is spent; `Retry-After` says how long
 
 Connexion's own problems (validation, 401, 415) and Starlette's HTTP errors are rendered
 by `render` the same way, with `request_id` added, so a client sees one format.
@@ -86,6 +88,10 @@ class Unauthorized(Problem):
     status_code_default = 401
 
 
+class Forbidden(Problem):
+    status_code_default = 403
+
+
 class NotFound(Problem):
     status_code_default = 404
 
@@ -112,6 +118,10 @@ class UnsupportedMediaType(Problem):
 
 class BusinessRule(Problem):
     status_code_default = 422
+
+
+class RateLimited(Problem):
+    status_code_default = 429
 
 
 def field_error(location: str, path: Any, message: str) -> dict[str, str]:
@@ -152,7 +162,8 @@ def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         status = 500
         body = {"type": TYPE_BASE + _TYPES[500], "title": _TITLES[500], "status": 500,
                 "detail": INTERNAL}
-    body["instance"] = request.url.path
+    # The path as sent (still percent-encoded), so that it is a valid URI reference.
+    body["instance"] = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
     body["request_id"] = request.scope.get("state", {}).get("request_id", "")
     headers.pop("content-type", None)
     headers.pop("Content-Type", None)

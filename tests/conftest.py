@@ -39,3 +39,12 @@ def keys() -> dict[str, str]:
     """The fixture API keys by organization id."""
     records = json.loads((fixtures_dir() / "api_keys.json").read_text())
     return {k["org_id"]: k["key"] for k in records}
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

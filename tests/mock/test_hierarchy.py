@@ -94,9 +94,17 @@ def test_org_filter_includes_descendants(live: Live, keys: dict[str, str]) -> No
     assert orgs == {"org_acme_retail", "org_acme_retail_west"}
 
 
-@pytest.mark.parametrize("cursor", ["nope", "YzE6", "YzE6LTE", "%%%", "Yzo6Mw"])
-def test_foreign_cursor_is_400_with_pointer(live: Live, keys: dict[str, str], cursor: str) -> None:
+@pytest.mark.parametrize("cursor", ["nope", "c1_", "c1_xyz", "%%%", "c1_1234567890abc", "C1_1"])
+def test_malformed_cursor_is_400_with_pointer(
+    live: Live, keys: dict[str, str], cursor: str
+) -> None:
     with live.client(keys["org_acme_root"]) as client:
         response = client.get("/brands", params={"cursor": cursor})
     assert response.status_code == 400
     assert response.json()["errors"][0]["pointer"] == "/query/cursor"
+
+
+def test_cursor_past_the_end_is_an_empty_last_page(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        page = client.get("/brands", params={"cursor": "c1_ffffffff"}).json()
+    assert page == {"data": [], "next_cursor": None}

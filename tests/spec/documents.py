@@ -82,18 +82,24 @@ def examples(doc: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
     yield from walk(doc, "", False)
 
 
-def example_errors(doc: dict[str, Any]) -> list[str]:
-    """Every example that does not validate (JSON Schema 2020-12, formats checked)."""
-    registry = Registry().with_resource(
+def validator(doc: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    """A JSON Schema 2020-12 validator (formats checked) for a schema inside `doc`."""
+    registry: Registry[Any] = Registry().with_resource(
         "urn:doc", Resource.from_contents(doc, default_specification=DRAFT202012)
     )
+    return Draft202012Validator(_rebase(copy.deepcopy(schema)), registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def component(doc: dict[str, Any], name: str) -> Draft202012Validator:
+    return validator(doc, {"$ref": f"#/components/schemas/{name}"})
+
+
+def example_errors(doc: dict[str, Any]) -> list[str]:
+    """Every example that does not validate (JSON Schema 2020-12, formats checked)."""
     found = []
     for pointer, schema, value in examples(doc):
-        schema = _rebase(copy.deepcopy(schema))
-        validator = Draft202012Validator(
-            schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-        found += [f"{pointer}: {e.message}" for e in validator.iter_errors(value)]
+        found += [f"{pointer}: {e.message}" for e in validator(doc, schema).iter_errors(value)]
     return found
 
 
