@@ -12,6 +12,7 @@ from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -19,6 +20,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock import errors, openapi31
 from mock.auth import lookup, security_handler
 from mock.middleware.body_limit import BodyLimitMiddleware
+from mock.middleware.idempotency import IdempotencyMiddleware, IdempotencyRecorder
+from mock.middleware.rate_limit import RateLimitHeaders, RateLimitMiddleware
 from mock.middleware.request_id import RequestIdMiddleware
 from mock.resolver import HTTP_METHODS, handler_resolver
 from mock.resources import spec_path
@@ -54,7 +57,8 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         "validate_responses": settings.validate_responses,
         "validator_map": validator_map(),
         "resolver_error": 501,
-        "swagger_ui_options": None,
+        # Connexion would serve its 3.0 conversion; the contract is the 3.1 document in spec/.
+        "swagger_ui_options": SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     }
     async def check_key(key: str) -> dict[str, Any]:
         # Off the event loop: the lookup reads and writes the database.
@@ -94,13 +98,27 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     # and handlers find the sandbox in the request's state. Nothing is authenticated yet.
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(_Provide, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox)
-    # Inside the exception handling, so its 413 renders as problem+json. Nothing is
-    # routed or authenticated yet: an oversized body is refused before it is read.
+    # Still outside the exception handlers, so they see every answer as sent, problems
+    # included: the budget spent goes into its headers, and a claimed write's answer is kept.
+    app.add_middleware(RateLimitHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(IdempotencyRecorder, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       sandbox=sandbox)
+    # After Connexion's security: the key is verified (its token_info is in the scope) or
+    # the request was answered 401, and nothing is validated yet. So every authenticated
+    # request spends budget, schema errors too, and a 429 comes before anything else.
+    app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION,
+                       sandbox=sandbox)
+    # Inside the exception handling, so its 413 renders as problem+json; authenticated, so
+    # that a 413 counts like any answer. The body is refused before anything reads it.
     app.add_middleware(
         BodyLimitMiddleware,
-        position=MiddlewarePosition.BEFORE_ROUTING,
+        position=MiddlewarePosition.BEFORE_VALIDATION,
         max_bytes=settings.max_body_bytes,
     )
+    # Just before the handler: authenticated, within budget, validated. A write is claimed
+    # here, so requests rejected earlier (401, 429, 400, 413, 415) are never kept or replayed.
+    app.add_middleware(IdempotencyMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT,
+                       sandbox=sandbox)
     return app
 
 

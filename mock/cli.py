@@ -48,7 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"broadcast-sandbox: {exc}", file=sys.stderr)
         return 2
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")
-    _Server(config, settings).run()
+    try:
+        _Server(config, settings).run()
+    except KeyboardInterrupt:
+        # uvicorn has shut down cleanly and re-raises Ctrl-C for the caller: this is the caller.
+        pass
     return 0
 
 
