@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         # Connexion would serve its 3.0 conversion; the contract is the 3.1 document in spec/.
         "swagger_ui_options": SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     }
+
     async def check_key(key: str) -> dict[str, Any]:
         # Off the event loop: the lookup reads and writes the database.
         return await run_in_threadpool(lookup, sandbox.store, sandbox.clock, key)

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.security import ApiKeySecurityHandler
+from starlette.types import Scope
 
 from mock.clock import Clock, rfc3339
 from mock.errors import UNKNOWN_KEY, Unauthorized
@@ -59,6 +60,16 @@ def lookup(store: Store, clock: Clock, key: str) -> dict[str, Any]:
             return {"sub": row["org_id"], "api_key_id": row["id"],
                     "rate_limit": row["rate_limit"]}
     raise Unauthorized(UNKNOWN_KEY)
+
+
+def token_info(scope: Scope) -> dict[str, Any] | None:
+    """What `lookup` returned for this request; None until (or unless) a key was verified.
+
+    Connexion's SecurityMiddleware puts it in the scope's Connexion context once the key
+    passes, so middleware after it (MiddlewarePosition.BEFORE_VALIDATION or later) finds it.
+    """
+    found = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
+    return found if isinstance(found, dict) else None
 
 
 def security_handler(

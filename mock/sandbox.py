@@ -7,7 +7,7 @@ from typing import Any
 
 from connexion import context
 
-from mock import fixtures
+from mock import fixtures, import_jobs, lrn_jobs, media_jobs
 from mock.clock import SandboxClock, rfc3339
 from mock.scheduler import Scheduler
 from mock.settings import Settings
@@ -28,6 +28,9 @@ class Sandbox:
         store = Store(settings.database_url)
         clock = SandboxClock(store)
         sandbox = cls(settings, store, clock, Scheduler(store, clock))
+        media_jobs.register(sandbox)
+        import_jobs.register(sandbox)
+        lrn_jobs.register(sandbox)
         store.create()
         if store.is_empty():
             sandbox.reset()

@@ -15,9 +15,15 @@ from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    MultiPartFormDataValidator,
+)
 from connexion.validators import ParameterValidator as ConnexionParameterValidator
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
 from mock.errors import (
@@ -30,6 +36,8 @@ from mock.errors import (
 
 # Every format jsonschema knows (date, uri, …), not only Draft 4's.
 FORMATS = FormatChecker()
+MALFORMED_MULTIPART = "The request body is not valid multipart/form-data: {error}"
+UNDOCUMENTED_FIELD = "is not a documented field"
 
 
 def _errors(location: str, prefix: list[Any], found: Iterable[ValidationError]) -> list[
@@ -95,7 +103,47 @@ class JSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             raise BadRequest(SCHEMA_MISMATCH, errors=_errors("body", [], found))
 
 
+class MultiPartBodyValidator(MultiPartFormDataValidator):  # type: ignore[misc]
+    """Parses multipart bodies (a malformed one is a 400, not a 500) and reports every field
+    error; file parts reach the handler untouched."""
+
+    @property
+    def _form_parser_cls(self) -> type[MultiPartParser]:
+        return _ClosingParser
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except MultiPartException as exc:
+            detail = MALFORMED_MULTIPART.format(error=exc.message)
+            raise BadRequest(detail, errors=[field_error("body", [], detail)]) from None
+
+    def _validate(self, body: Any) -> None:
+        extra = sorted(set(body) - set(self._schema.get("properties", {})))
+        if not self._strict_validation:
+            extra = []
+        errors = [field_error("body", [name], UNDOCUMENTED_FIELD) for name in extra]
+        validator = Draft4RequestValidator(self._schema, format_checker=FORMATS)
+        # Unknown fields are already listed, one pointer each.
+        found = [e for e in validator.iter_errors(body)
+                 if not (extra and e.validator == "additionalProperties")]
+        errors += _errors("body", [], sorted(found, key=lambda e: list(map(str, e.path))))
+        if errors:
+            raise BadRequest(SCHEMA_MISMATCH, errors=errors)
+
+
+class _ClosingParser(MultiPartParser):
+    """Closes the uploaded files' temporary copies at once: validation reads only the field
+    names and values; the handler gets the files from its own parse of the body."""
+
+    async def parse(self) -> FormData:
+        form = await super().parse()
+        await form.close()
+        return form
+
+
 def validator_map() -> dict[str, Any]:
     """The validators to hand to Connexion's `validator_map=`."""
-    bodies = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": JSONBodyValidator})
+    bodies = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": JSONBodyValidator,
+                            "multipart/form-data": MultiPartBodyValidator})
     return {"parameter": ParameterValidator, "body": bodies}

@@ -15,6 +15,9 @@ from tests.serving import Live, serve
 
 
 def sandbox_settings(tmp: Path, **overrides: Any) -> Settings:
+    # One session sandbox serves the whole suite, far past 100 requests per key; tests of
+    # rate limiting pass their own `rate_limit`.
+    overrides.setdefault("rate_limit", "1000000/hour")
     return Settings(
         database_url=f"sqlite:///{tmp / 'sandbox.db'}", validate_responses=True, **overrides
     )
@@ -34,11 +37,20 @@ def fresh(tmp_path: Path) -> Iterator[Live]:
         yield server
 
 
+def _fixture_keys() -> list[dict[str, Any]]:
+    return json.loads((fixtures_dir() / "api_keys.json").read_text())
+
+
 @pytest.fixture(scope="session")
 def keys() -> dict[str, str]:
-    """The fixture API keys by organization id."""
-    records = json.loads((fixtures_dir() / "api_keys.json").read_text())
-    return {k["org_id"]: k["key"] for k in records}
+    """The fixture API keys with the default budget, by organization id."""
+    return {k["org_id"]: k["key"] for k in _fixture_keys() if not k.get("rate_limit")}
+
+
+@pytest.fixture(scope="session")
+def ci_key() -> str:
+    """The fixture key with a budget for CI and load tests (org_acme_root)."""
+    return next(k["key"] for k in _fixture_keys() if k.get("rate_limit"))
 
 
 @pytest.fixture

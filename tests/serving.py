@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 
 from mock.app import create_app
+from mock.sandbox import Sandbox
 from mock.settings import Settings
 
 
@@ -31,12 +32,14 @@ class Live:
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[Live]:
+def serve(settings: Settings, sandbox: Sandbox | None = None) -> Iterator[Live]:
+    """Serve `settings` (or an opened `sandbox`, e.g. with extra task runners)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(settings, sandbox=sandbox), log_level="warning",
+                            lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -18,6 +18,7 @@ def get_clock() -> Result:
 
 def set_clock(body: dict[str, Any]) -> Result:
     box = sandbox()
+    moment = None
     if "now" in body:
         moment = parse_rfc3339(body["now"])
         if moment < box.clock.now():
@@ -25,7 +26,8 @@ def set_clock(body: dict[str, Any]) -> Result:
                                errors=[field_error("body", ["now"], CLOCK_BACKWARDS)])
         # Moving forward runs what falls due on the way, as advancing does.
         box.scheduler.advance((moment - box.clock.now()).total_seconds())
-    box.clock.set(frozen=body["frozen"])
+    # At `now` exactly: the advance above may overshoot it by the microseconds it took.
+    box.clock.set(frozen=body["frozen"], moment=moment)
     return ok(box.clock.describe())
 
 

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock import pagination
+from mock import listing
 from mock.clock import rfc3339
-from mock.errors import NotFound
+from mock.errors import Conflict
 from mock.ids import new_id
 from mock.responses import Result, created, no_content, ok
 from mock.sandbox import sandbox
 from mock.store import tables
+
+# A list cannot be deleted while a project in one of these statuses sends to it.
+PROJECTS_HOLDING = ("scheduled", "sending")
+JOB_RUNNING = (
+    "An import or LRN analysis of this list is pending or processing; wait until it ends, "
+    "then delete the list."
+)
+PROJECT_USES_LIST = (
+    "A scheduled or sending project uses this list; cancel its schedule or wait until it "
+    "completes, then delete the list."
+)
 
 
 def create_contact_list(body: dict[str, Any]) -> Result:
@@ -30,13 +41,8 @@ def create_contact_list(body: dict[str, Any]) -> Result:
 
 def list_contact_lists(limit: int = 25, cursor: str | None = None, org_id: str | None = None,
                        status: str | None = None) -> Result:
-    box = sandbox()
-    tenant = box.tenant()
-    orgs = tenant.subtree(org_id) if org_id is not None else tenant.orgs
-    where = {"status": status} if status is not None else {}
-    items, last = box.store.page(tables.contact_lists, orgs, where=where, limit=limit,
-                                 after=pagination.decode(cursor), newest_first=True)
-    return ok(pagination.envelope(items, last))
+    return ok(listing.page(tables.contact_lists, limit=limit, cursor=cursor, org_id=org_id,
+                           where={"status": status}, newest_first=True))
 
 
 def get_contact_list(contact_list_id: str) -> Result:
@@ -55,14 +61,14 @@ def update_contact_list(contact_list_id: str, body: dict[str, Any]) -> Result:
 def delete_contact_list(contact_list_id: str) -> Result:
     box = sandbox()
     visible(contact_list_id)
-    box.store.delete(tables.contact_lists, contact_list_id)
+    holder = box.store.delete_contact_list(contact_list_id, PROJECTS_HOLDING)
+    if holder == "job":
+        raise Conflict(JOB_RUNNING)
+    if holder == "project":
+        raise Conflict(PROJECT_USES_LIST)
     return no_content()
 
 
 def visible(contact_list_id: str) -> dict[str, Any]:
     """The list, if the key can see it; 404 otherwise."""
-    box = sandbox()
-    found = box.store.get(tables.contact_lists, contact_list_id, box.tenant().orgs)
-    if found is None:
-        raise NotFound.of("contact list", contact_list_id)
-    return found
+    return listing.visible(tables.contact_lists, "contact list", contact_list_id)

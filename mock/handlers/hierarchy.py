@@ -6,28 +6,23 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from mock import pagination
-from mock.errors import NotFound
+from mock import listing
+from mock.listing import visible
 from mock.responses import Result, ok
-from mock.sandbox import sandbox
 from mock.store import tables
-
-Body = dict[str, Any]
 
 
 def list_organizations(
     limit: int = 25, cursor: str | None = None, org_id: str | None = None,
     parent_id: str | None = None,
 ) -> Result:
-    where = {}
     if parent_id is not None:
-        _visible(tables.organizations, "organization", parent_id)
-        where["parent_id"] = parent_id
-    return ok(_page(tables.organizations, limit, cursor, org_id, where))
+        visible(tables.organizations, "organization", parent_id)
+    return ok(_page(tables.organizations, limit, cursor, org_id, {"parent_id": parent_id}))
 
 
 def get_organization(organization_id: str) -> Result:
-    return ok(_visible(tables.organizations, "organization", organization_id))
+    return ok(visible(tables.organizations, "organization", organization_id))
 
 
 def list_brands(limit: int = 25, cursor: str | None = None, org_id: str | None = None) -> Result:
@@ -35,7 +30,7 @@ def list_brands(limit: int = 25, cursor: str | None = None, org_id: str | None =
 
 
 def get_brand(brand_id: str) -> Result:
-    return ok(_visible(tables.brands, "brand", brand_id))
+    return ok(visible(tables.brands, "brand", brand_id))
 
 
 def list_campaigns(
@@ -46,7 +41,7 @@ def list_campaigns(
 
 
 def get_campaign(campaign_id: str) -> Result:
-    return ok(_visible(tables.campaigns, "campaign", campaign_id))
+    return ok(visible(tables.campaigns, "campaign", campaign_id))
 
 
 def list_phone_numbers(
@@ -60,7 +55,7 @@ def list_phone_numbers(
 
 
 def get_phone_number(phone_number_id: str) -> Result:
-    return ok(_visible(tables.phone_numbers, "phone number", phone_number_id))
+    return ok(visible(tables.phone_numbers, "phone number", phone_number_id))
 
 
 def list_tracking_domains(
@@ -71,7 +66,7 @@ def list_tracking_domains(
 
 
 def get_tracking_domain(tracking_domain_id: str) -> Result:
-    return ok(_visible(tables.tracking_domains, "tracking domain", tracking_domain_id))
+    return ok(visible(tables.tracking_domains, "tracking domain", tracking_domain_id))
 
 
 _REF_TABLES = {"brand_id": (tables.brands, "brand"), "campaign_id": (tables.campaigns, "campaign")}
@@ -82,23 +77,10 @@ def _refs(**filters: str | None) -> dict[str, Any]:
     for column, value in filters.items():
         if value is not None:
             table, kind = _REF_TABLES[column]
-            _visible(table, kind, value)
-    return {k: v for k, v in filters.items() if v is not None}
-
-
-def _visible(table: Table, kind: str, resource_id: str) -> Body:
-    box = sandbox()
-    found = box.store.get(table, resource_id, box.tenant().orgs)
-    if found is None:
-        raise NotFound.of(kind, resource_id)
-    return found
+            visible(table, kind, value)
+    return filters
 
 
 def _page(table: Table, limit: int, cursor: str | None, org_id: str | None,
-          where: dict[str, Any]) -> Body:
-    box = sandbox()
-    tenant = box.tenant()
-    orgs = tenant.subtree(org_id) if org_id is not None else tenant.orgs
-    items, last = box.store.page(table, orgs, where=where, limit=limit,
-                                 after=pagination.decode(cursor))
-    return pagination.envelope(items, last)
+          where: dict[str, Any]) -> dict[str, object]:
+    return listing.page(table, limit=limit, cursor=cursor, org_id=org_id, where=where)

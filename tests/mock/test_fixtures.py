@@ -1,4 +1,4 @@
-"""Issue 3: every fixture record is valid against its schema, and the tree has the promised shape."""
+"""Issue 3: every fixture record matches its schema, and the tree has the promised shape."""
 
 from __future__ import annotations
 

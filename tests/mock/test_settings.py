@@ -1,4 +1,4 @@
-"""Issue 3: settings come from defaults, SANDBOX_* variables and flags; bad values name the variable."""
+"""Issue 3: settings come from defaults, SANDBOX_* variables and flags; bad values fail."""
 
 from __future__ import annotations
 
