@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.concurrency import run_in_threadpool
@@ -21,9 +19,10 @@ from mock import errors, openapi31
 from mock.auth import lookup, security_handler
 from mock.middleware.body_limit import BodyLimitMiddleware
 from mock.middleware.idempotency import IdempotencyMiddleware, IdempotencyRecorder
+from mock.middleware.methods import MethodsMiddleware
 from mock.middleware.rate_limit import RateLimitHeaders, RateLimitMiddleware
 from mock.middleware.request_id import RequestIdMiddleware
-from mock.resolver import HTTP_METHODS, handler_resolver
+from mock.resolver import handler_resolver
 from mock.resources import spec_path
 from mock.sandbox import Sandbox
 from mock.settings import Settings
@@ -79,21 +78,9 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         **common,
     )
 
-    allowed = _allowed_methods({PUBLIC_BASE: public, SANDBOX_BASE: control})
-
-    def method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        # Starlette's Allow names one route's methods; the documents know them all.
-        methods = next((m for rx, m in allowed if rx.fullmatch(request.url.path)), [])
-        problem = errors.MethodNotAllowed(
-            errors.WRONG_METHOD.format(method=request.method, allowed=", ".join(methods)),
-            headers={"Allow": ", ".join(methods)},
-        )
-        return errors.render(request, problem)
-
     app.add_error_handler(ProblemException, errors.render)
     app.add_error_handler(HTTPException, errors.render)
     app.add_error_handler(Exception, errors.render)
-    app.add_error_handler(405, method_not_allowed)
 
     # Outermost: every response, Connexion's own problems included, carries X-Request-Id,
     # and handlers find the sandbox in the request's state. Nothing is authenticated yet.
@@ -109,6 +96,10 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     # request spends budget, schema errors too, and a 429 comes before anything else.
     app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION,
                        sandbox=sandbox)
+    # Inside the exception handling, so its 405 renders as problem+json; before routing,
+    # so that the documents, not the first matching route, decide which methods exist.
+    app.add_middleware(MethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING,
+                       documents={PUBLIC_BASE: public, SANDBOX_BASE: control})
     # Inside the exception handling, so its 413 renders as problem+json; authenticated, so
     # that a 413 counts like any answer. The body is refused before anything reads it.
     app.add_middleware(
@@ -134,16 +125,3 @@ class _Provide:
         if scope["type"] == "http":
             scope.setdefault("state", {})["sandbox"] = self.sandbox
         await self.app(scope, receive, send)
-
-
-def _allowed_methods(
-    documents: dict[str, dict[str, Any]],
-) -> list[tuple[re.Pattern[str], list[str]]]:
-    """Every documented path as a pattern, with its methods, for 405 answers."""
-    index = []
-    for base, document in documents.items():
-        for template, item in document.get("paths", {}).items():
-            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base + template))
-            methods = [m.upper() for m in HTTP_METHODS if m in item]
-            index.append((re.compile(pattern), methods))
-    return index

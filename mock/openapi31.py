@@ -27,6 +27,8 @@ UNSUPPORTED = frozenset(
         "$dynamicRef", "$dynamicAnchor", "$id", "$schema",
     }
 )
+# The keys of a path item that are operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Keywords whose values are schemas, or maps / lists of schemas.
 _SCHEMA_VALUED = ("items", "not", "additionalProperties")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")

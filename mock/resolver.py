@@ -13,7 +13,7 @@ from typing import Any
 
 from connexion.resolver import Resolver
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from mock.openapi31 import HTTP_METHODS
 
 
 def snake(name: str) -> str:

@@ -87,6 +87,14 @@ def test_405_allow_lists_every_documented_method(live: Live, keys: dict[str, str
     assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
 
 
+def test_literal_path_wins_over_a_template(live: Live, keys: dict[str, str]) -> None:
+    # /media/imports is POST only, though GET /media/{media_id} would match it too
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.get("/media/imports")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "POST"
+
+
 def test_chunked_body_over_the_limit_is_413(live: Live, keys: dict[str, str]) -> None:
     def chunks():  # type: ignore[no-untyped-def]
         for _ in range(40):
