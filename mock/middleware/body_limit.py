@@ -7,9 +7,10 @@ Content-Length, because Connexion's validators treat a body without one as missi
 from __future__ import annotations
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock.errors import TOO_LARGE, BadRequest, PayloadTooLarge
+from mock.middleware import bodies
 
 BAD_LENGTH = "The Content-Length header is not a number."
 
@@ -35,28 +36,10 @@ class BodyLimitMiddleware:
         if "chunked" not in headers.get("transfer-encoding", "").lower():
             await self.app(scope, receive, send)
             return
-        body = await self._read(receive)
+        body = await bodies.read(receive, on_chunk=self._check)
         MutableHeaders(scope=scope)["content-length"] = str(len(body))
-        replayed = False
+        await self.app(scope, bodies.replaying(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _read(self, receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise PayloadTooLarge(TOO_LARGE.format(limit=self.max_bytes))
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+    def _check(self, size: int) -> None:
+        if size > self.max_bytes:
+            raise PayloadTooLarge(TOO_LARGE.format(limit=self.max_bytes))

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock.auth import token_info
 from mock.errors import BusinessRule, Conflict, field_error
+from mock.middleware import bodies
 from mock.sandbox import Sandbox
 
 HEADER = "Idempotency-Key"
@@ -74,12 +75,12 @@ class IdempotencyMiddleware:
         if info is None or (key is None and not self.sandbox.settings.retry_window):
             await self.app(scope, receive, send)
             return
-        body = await _read(receive)
+        body = await bodies.read(receive)
         found = await run_in_threadpool(self._claim, info["api_key_id"], key,
                                         fingerprint(scope, body))
         if isinstance(found, Claim):
             scope["state"][STATE] = found
-            await self.app(scope, _replaying(body, receive), send)
+            await self.app(scope, bodies.replaying(body, receive), send)
             return
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in found["headers"]]
         await send({"type": "http.response.start", "status": found["status"],
@@ -172,26 +173,3 @@ def _canonical(content_type: str, body: bytes) -> bytes:
     boundary = _BOUNDARY.search(content_type)
     # A client picks a new multipart boundary per attempt; it is not part of the request.
     return body.replace(boundary[1].encode("latin-1"), b"") if boundary else body
-
-
-async def _read(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """A receive channel that gives `body` again, then whatever `receive` gives."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if given:
-            return await receive()
-        given = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
