@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock import errors, openapi31
 from mock.auth import lookup, security_handler
 from mock.middleware.body_limit import BodyLimitMiddleware
+from mock.middleware.content_type import ContentTypeMiddleware
 from mock.middleware.idempotency import IdempotencyMiddleware, IdempotencyRecorder
 from mock.middleware.methods import MethodsMiddleware
 from mock.middleware.rate_limit import RateLimitHeaders, RateLimitMiddleware
@@ -55,7 +56,6 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         "strict_validation": True,
         "validate_responses": settings.validate_responses,
         "validator_map": validator_map(),
-        "resolver_error": 501,
         # Connexion would serve its 3.0 conversion; the contract is the 3.1 document in spec/.
         "swagger_ui_options": SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     }
@@ -100,8 +100,9 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     # so that the documents, not the first matching route, decide which methods exist.
     app.add_middleware(MethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING,
                        documents={PUBLIC_BASE: public, SANDBOX_BASE: control})
-    # Inside the exception handling, so its 413 renders as problem+json; authenticated, so
-    # that a 413 counts like any answer. The body is refused before anything reads it.
+    # Inside the exception handling, so their 415 and 413 render as problem+json;
+    # authenticated, so that those count like any answer. Bodies are refused unread.
+    app.add_middleware(ContentTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_VALIDATION,

@@ -10,7 +10,8 @@
      ├── PayloadTooLarge         413
      ├── UnsupportedMediaType    415
      ├── BusinessRule            422  well-formed, but breaks a documented rule
-     └── RateLimited             429  the key's budget is spent; `Retry-After` says how long
+     ├── RateLimited             429  the key's budget is spent; `Retry-After` says how long
+     └── NotBuilt                501  a documented operation the sandbox does not emulate yet
 
 Connexion's own problems (validation, 401, 415) and Starlette's HTTP errors are rendered
 by `render` the same way, with `request_id` added, so a client sees one format.
@@ -38,6 +39,8 @@ UNKNOWN_ROUTE = "No such endpoint; see the API reference for the available paths
 BAD_CURSOR = "The cursor is not one this API issued; pass next_cursor from the previous page."
 INVALID_UTF8 = "The request body is not valid UTF-8."
 MALFORMED_JSON = "The request body is not valid JSON: {error}."
+TOO_DEEP = "The request body nests arrays or objects too deeply; no operation needs that."
+NO_CONTENT_TYPE = "Say what the body is: send a Content-Type header (application/json)."
 SCHEMA_MISMATCH = "The request does not match the schema; fix the fields listed in `errors`."
 WRONG_METHOD = "{method} is not allowed here; use one of: {allowed}."
 TOO_LARGE = "The request body is larger than {limit} bytes."
@@ -120,6 +123,10 @@ class BusinessRule(Problem):
     status_code_default = 422
 
 
+class NotBuilt(Problem):
+    status_code_default = 501
+
+
 class RateLimited(Problem):
     status_code_default = 429
 
@@ -144,9 +151,7 @@ def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         }
         body.update(exc.ext or {})
         headers.update(exc.headers or {})
-        if status == 501:  # Connexion's resolver error names modules; say what it means.
-            body["detail"] = NOT_BUILT
-        elif isinstance(exc, OAuthProblem):  # Connexion found no X-API-Key header at all.
+        if isinstance(exc, OAuthProblem):  # Connexion found no X-API-Key header at all.
             body["detail"] = MISSING_KEY
     elif isinstance(exc, HTTPException):
         status = exc.status_code

@@ -46,10 +46,17 @@ def create(box: Sandbox, contact_list: dict[str, Any], source_url: str) -> dict[
     listed = {**contact_list, "status": "importing", "updated_at": rfc3339(now)}
     with box.store.transaction() as conn:
         box.store.add_job(conn, tables.contact_imports, job, org_id=contact_list["org_id"])
+        # Checked after the insert took the write lock: an analysis started meanwhile counts.
+        if box.store.job_active(conn, tables.lrn_analyses, contact_list["id"]):
+            raise ListAnalysing(contact_list["id"])
         box.store.save(conn, tables.contact_lists, listed, status="importing")
         box.store.add_task(START, now + timedelta(seconds=box.settings.job_queue_seconds),
                            {"import_id": job["id"]}, conn=conn)
     return job
+
+
+class ListAnalysing(Exception):
+    """An LRN analysis of the list is running: new contacts would miss its line types."""
 
 
 def present(row: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from connexion import context
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from mock import fixtures, import_jobs, lrn_jobs, media_jobs
 from mock.clock import SandboxClock, rfc3339
 from mock.scheduler import Scheduler
-from mock.settings import Settings
+from mock.settings import ENV_PREFIX, Settings, SettingsError
 from mock.store import Store
 from mock.tenancy import Tenant, current
 
@@ -25,13 +26,19 @@ class Sandbox:
     @classmethod
     def open(cls, settings: Settings) -> Sandbox:
         """Open the database, creating it and loading the fixtures on first start."""
-        store = Store(settings.database_url)
+        try:
+            store = Store(settings.database_url)
+            store.create()
+        except (SQLAlchemyError, ImportError) as exc:  # ImportError: its driver is missing
+            reason = str(exc.orig if isinstance(exc, DBAPIError) else exc).splitlines()[0]
+            raise SettingsError(
+                f"{ENV_PREFIX}DATABASE_URL: cannot open {settings.database_url} ({reason})"
+            ) from None
         clock = SandboxClock(store)
         sandbox = cls(settings, store, clock, Scheduler(store, clock))
         media_jobs.register(sandbox)
         import_jobs.register(sandbox)
         lrn_jobs.register(sandbox)
-        store.create()
         if store.is_empty():
             sandbox.reset()
         return sandbox

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,10 @@ from mock.store import Store
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 120.0
 POLL_SECONDS = 0.05
+PARALLEL_TASKS = 8
+# How long `advance` waits for due tasks that another thread is running (downloads are
+# bounded at 60 s, so this covers them).
+WAIT_SECONDS = 90.0
 
 Runner = Callable[[dict[str, Any]], None]
 
@@ -36,31 +41,45 @@ class Scheduler:
         """Say what runs a task of `kind`; the runner gets the task's payload."""
         self.runners[kind] = runner
 
-    def run_due(self, until: datetime | None = None) -> int:
-        """Run every task due by `until` (default: now), in due order. Returns how many ran."""
-        until = until or self.clock.now()
-        ran = 0
-        while (task := self._claim_next(until)) is not None:
-            self._run(task)
-            ran += 1
-        return ran
-
     def advance(self, seconds: float) -> None:
-        """Move the clock `seconds` forward, running what falls due at its own due time."""
+        """Move the clock `seconds` forward, running what falls due at its own due time.
+
+        It returns only when nothing due by then is left: tasks that the background loop
+        (of this or another worker) took meanwhile are waited for, up to a bound.
+        """
         target = self.clock.now() + timedelta(seconds=seconds)
-        while (task := self._claim_next(target)) is not None:
-            self.clock.move_to(datetime.fromtimestamp(task["due_at"], target.tzinfo))
-            self._run(task)
+        patience = time.monotonic() + WAIT_SECONDS
+        while True:
+            task = self._claim_next(target)
+            if task is not None:
+                self.clock.move_to(datetime.fromtimestamp(task["due_at"], target.tzinfo))
+                self._run(task)
+            elif self.store.tasks_running(target, self._real()) and time.monotonic() < patience:
+                time.sleep(POLL_SECONDS)
+            else:
+                break
         self.clock.move_to(target)
 
     async def loop(self) -> None:
-        """Run due tasks in real time until cancelled (started by the app's lifespan)."""
+        """Run due tasks in real time, several at once so that one slow download does not
+        hold up other work, until cancelled (started by the app's lifespan). A task cut
+        short by shutdown is claimed again when its lease runs out."""
+        running: set[asyncio.Task[None]] = set()
         while True:
             try:
-                await run_in_threadpool(self.run_due)
-            except Exception:  # a broken task must not stop the loop
+                while len(running) < PARALLEL_TASKS:
+                    task = await run_in_threadpool(self._claim_due)
+                    if task is None:
+                        break
+                    job = asyncio.create_task(run_in_threadpool(self._run, task))
+                    running.add(job)
+                    job.add_done_callback(running.discard)
+            except Exception:  # a broken store call must not stop the loop
                 log.exception("scheduler loop")
             await asyncio.sleep(POLL_SECONDS)
+
+    def _claim_due(self) -> dict[str, Any] | None:
+        return self._claim_next(self.clock.now())
 
     def _claim_next(self, until: datetime) -> dict[str, Any] | None:
         while (task := self.store.next_task(until, self._real())) is not None:

@@ -30,6 +30,7 @@ from mock.errors import (
     INVALID_UTF8,
     MALFORMED_JSON,
     SCHEMA_MISMATCH,
+    TOO_DEEP,
     BadRequest,
     field_error,
 )
@@ -93,6 +94,8 @@ class JSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         except json.JSONDecodeError as exc:
             detail = MALFORMED_JSON.format(error=exc)
             raise BadRequest(detail, errors=[field_error("body", [], detail)]) from None
+        except RecursionError:
+            raise BadRequest(TOO_DEEP, errors=[field_error("body", [], TOO_DEEP)]) from None
 
     def _validate(self, body: Any) -> None:
         if body is None and not self._nullable:

@@ -19,6 +19,10 @@ IMPORT_RUNNING = (
     "Another import of this list is pending or processing; poll it until it is ready or "
     "failed, then import again."
 )
+ANALYSIS_RUNNING = (
+    "An LRN analysis of this list is pending or processing; poll it until it is completed "
+    "or failed, then import, so that every contact gets its line type."
+)
 
 
 def create_contact_import(contact_list_id: str, body: dict[str, Any]) -> Result:
@@ -31,6 +35,8 @@ def create_contact_import(contact_list_id: str, body: dict[str, Any]) -> Result:
         job = import_jobs.create(box, contact_list, body["source_url"])
     except JobBusy:
         raise BusinessRule(IMPORT_RUNNING) from None
+    except import_jobs.ListAnalysing:
+        raise BusinessRule(ANALYSIS_RUNNING) from None
     return created(job, _location(job), status=202)
 
 

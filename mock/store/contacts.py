@@ -99,6 +99,10 @@ class ContactStore:
         except IntegrityError as exc:
             raise JobBusy(body["contact_list_id"]) from exc
 
+    def job_active(self, conn: Connection, table: Table, contact_list_id: str) -> bool:
+        """Whether a job of `table`'s kind is pending or processing for the list."""
+        return _job_active(conn, table, contact_list_id)
+
     def delete_contact_list(self, contact_list_id: str, blocking: Iterable[str]) -> str | None:
         """Delete the list with its contacts and jobs, unless something holds it: then
         nothing is deleted and the answer names the holder (`job` or `project`)."""
@@ -153,10 +157,15 @@ class _Held(Exception):
 
 
 def _raise_if_held(conn: Connection, contact_list_id: str, blocking: Iterable[str]) -> None:
-    for job in (tables.contact_imports, tables.lrn_analyses):
-        if conn.execute(select(exists().where(job.c.active_list_id == contact_list_id))).scalar():
-            raise _Held("job")
+    if any(_job_active(conn, job, contact_list_id)
+           for job in (tables.contact_imports, tables.lrn_analyses)):
+        raise _Held("job")
     p = tables.projects
     if conn.execute(select(exists().where(p.c.contact_list_id == contact_list_id,
                                           p.c.status.in_(list(blocking))))).scalar():
         raise _Held("project")
+
+
+def _job_active(conn: Connection, table: Table, contact_list_id: str) -> bool:
+    query = select(exists().where(table.c.active_list_id == contact_list_id))
+    return bool(conn.execute(query).scalar())

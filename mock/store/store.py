@@ -249,6 +249,14 @@ class Store(ContactStore, LimitStore):
             row = conn.execute(query).mappings().first()
         return dict(row) if row else None
 
+    def tasks_running(self, until: datetime, real_now: float) -> bool:
+        """Whether a task due by `until` is being run by a live holder right now."""
+        t = tables.tasks
+        query = select(t.c.seq).where(t.c.due_at <= until.timestamp(), t.c.state == "running",
+                                      t.c.lease_until >= real_now).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def claim_task(self, task: dict[str, Any], lease_until: float) -> bool:
         """Take `task` unless another worker took it first (compare-and-set on its state)."""
         t = tables.tasks

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mock.clock import parse_rfc3339, rfc3339
-from mock.control.clock import CLOCK_BACKWARDS
+from mock.control.clock import CLOCK_BACKWARDS, CLOCK_RANGE
 from mock.sandbox import Sandbox
 from tests.conftest import sandbox_settings
 from tests.mock.job_helpers import advance, control
@@ -132,3 +132,71 @@ def test_two_instances_on_one_database_share_the_clock(tmp_path: Path) -> None:
             advance(two, 60)
             clock = one.get("/clock").json()
     assert (clock["now"], clock["frozen"]) == (rfc3339(moment + timedelta(seconds=60)), True)
+
+
+@pytest.fixture
+def slow_and_fast(tmp_path: Path):
+    """A sandbox whose `test.slow` task takes 1.5 s, and whose `test.fast` task is instant."""
+    settings = sandbox_settings(tmp_path)
+    box = Sandbox.open(settings)
+    done: dict[str, float] = {}
+
+    def slow(payload: dict) -> None:
+        time.sleep(1.5)
+        done[payload["name"]] = time.monotonic()
+
+    box.scheduler.register("test.slow", slow)
+    box.scheduler.register("test.fast", lambda p: done.__setitem__(p["name"], time.monotonic()))
+    with serve(settings, box) as live:
+        yield live, box, done
+
+
+def test_a_slow_task_does_not_hold_up_other_work(slow_and_fast) -> None:
+    live, box, done = slow_and_fast
+    # Given a slow task (a slow download, say) that falls due first
+    now = box.clock.now()
+    started = time.monotonic()
+    box.store.add_task("test.slow", now, {"name": "slow"})
+    box.store.add_task("test.fast", now + timedelta(seconds=0.2), {"name": "fast"})
+    # Then the fast one runs beside it, not after it
+    deadline = time.monotonic() + 10
+    while ("slow" not in done or "fast" not in done) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert done["fast"] - started < 1.2
+    assert done["slow"] > done["fast"]
+
+
+def test_advance_waits_for_due_work_that_is_already_running(slow_and_fast) -> None:
+    live, box, done = slow_and_fast
+    # Given a slow task the background loop has already taken
+    box.store.add_task("test.slow", box.clock.now(), {"name": "slow"})
+    deadline = time.monotonic() + 5
+    while not box.store.tasks_running(box.clock.now(), time.time()):
+        assert time.monotonic() < deadline, "the loop never took the task"
+        time.sleep(0.01)
+    # When the clock is advanced past it
+    with control(live) as ctl:
+        advance(ctl, 1)
+    # Then the answer came only after the task was done
+    assert "slow" in done
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("PUT", "/clock", {"frozen": True, "now": "9999-12-31T23:59:00Z"}),
+     ("PUT", "/clock", {"frozen": False, "now": "3000-01-01T00:00:00Z"})],
+)
+def test_the_clock_stops_before_the_year_3000(
+    fresh: Live, method: str, path: str, body: dict
+) -> None:
+    with control(fresh) as ctl:
+        answer = ctl.request(method, path, json=body)
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == CLOCK_RANGE
+        ctl.put("/clock", json={"frozen": True, "now": "2999-12-31T00:00:00Z"})
+        answer = ctl.post("/clock/advance", json={"seconds": 86400})
+        assert answer.status_code == 422
+        # and nothing moved, so timed work still has room to add its days
+        assert ctl.get("/clock").json()["now"] == "2999-12-31T00:00:00Z"
+        assert ctl.post("/files/presign", json={"path": "contacts/spring_sale.csv"}
+                        ).status_code == 200

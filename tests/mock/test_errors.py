@@ -109,3 +109,51 @@ def test_unknown_route_is_404_even_without_a_key(live: Live) -> None:
     with live.client() as client:
         response = client.get("/definitely/not/here")
     assert assert_problem(response, 404)["detail"] == errors.UNKNOWN_ROUTE
+
+
+def test_body_without_a_content_type_is_415(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", content=b'{"name": "x"}',
+                               headers={"Content-Type": ""})
+    assert assert_problem(response, 415)["detail"] == errors.NO_CONTENT_TYPE
+
+
+def test_media_types_match_whatever_their_case(fresh: Live, keys: dict[str, str]) -> None:
+    with fresh.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", content=b'{"name": "Case"}',
+                               headers={"Content-Type": "Application/JSON; charset=UTF-8"})
+    assert response.status_code == 201
+    assert response.json()["name"] == "Case"
+
+
+def test_deeply_nested_json_is_400(live: Live, keys: dict[str, str]) -> None:
+    body = b'{"name": "x", "description": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.post("/contact-lists", headers=JSON, content=body)
+    assert assert_problem(response, 400)["detail"] == errors.TOO_DEEP
+
+
+@pytest.mark.parametrize("content", [b"[[[[", b"\xff\xfe", b'{"a": 1}'])
+def test_a_body_where_none_is_taken_is_not_a_500(
+    fresh: Live, keys: dict[str, str], content: bytes
+) -> None:
+    with fresh.client(keys["org_acme_root"]) as client:
+        made = client.post("/contact-lists", json={"name": "No body"}).json()
+        response = client.post(f"/contact-lists/{made['id']}/lrn-analyses", headers=JSON,
+                               content=content)
+    # The operation takes no body; the list is empty, which is what it answers.
+    assert assert_problem(response, 422)["instance"].endswith("/lrn-analyses")
+
+
+@pytest.mark.parametrize("key", [None, "sk_sandbox_unknown_0000000000000000"])
+def test_an_operation_not_emulated_yet_still_needs_a_key(live: Live, key: str | None) -> None:
+    with live.client(key) as client:
+        response = client.get("/projects")
+    assert assert_problem(response, 401)
+
+
+def test_an_operation_not_emulated_yet_is_a_counted_501(live: Live, keys: dict[str, str]) -> None:
+    with live.client(keys["org_acme_root"]) as client:
+        response = client.get("/projects")
+    assert assert_problem(response, 501)["detail"] == errors.NOT_BUILT
+    assert "x-ratelimit-remaining" in response.headers

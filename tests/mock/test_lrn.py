@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from mock import magic
+from mock.handlers.contact_imports import ANALYSIS_RUNNING as IMPORT_ANALYSIS_RUNNING
 from mock.handlers.lrn_analyses import ANALYSIS_RUNNING, LIST_EMPTY, LIST_IMPORTING
 from mock.resources import fixtures_dir
 from tests.mock.contact_files import TEN_THOUSAND, ten_thousand_rows
@@ -178,6 +179,19 @@ def test_second_analysis_while_one_runs_is_422(fresh: Live, keys) -> None:
     assert busy.status_code == 422
     assert busy.json()["detail"] == ANALYSIS_RUNNING
     assert later.status_code == 202
+
+
+def test_import_while_an_analysis_runs_is_422(fresh: Live, keys) -> None:
+    # Contacts added mid-analysis would miss their line type, and the counts would lie.
+    list_id = imported_list(fresh, keys[ORG], "contacts/spring_sale.csv")
+    with fresh.client(keys[ORG]) as client, control(fresh) as ctl:
+        path = job_path(_start(client, list_id))
+        refused = start_import(client, list_id, presign(ctl, "contacts/with_bad_rows.csv"))
+        finish(ctl, client, path)
+        accepted = start_import(client, list_id, presign(ctl, "contacts/with_bad_rows.csv"))
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == IMPORT_ANALYSIS_RUNNING
+    assert accepted.status_code == 202
 
 
 @pytest.mark.parametrize(("org", "visible"), [("org_acme_root", True),

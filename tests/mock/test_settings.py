@@ -51,6 +51,18 @@ def test_cli_refuses_a_bad_variable_at_start(tmp_path: Path) -> None:
     assert "SANDBOX_PORT" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "url", ["sqlite:////no/such/folder/sandbox.db", "nosuchdb://x", "postgresql://u@127.0.0.1:1/x"]
+)
+def test_cli_refuses_a_database_it_cannot_open(tmp_path: Path, url: str) -> None:
+    env = {**os.environ, "SANDBOX_DATABASE_URL": url}
+    result = subprocess.run([str(CLI), "serve"], env=env, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("broadcast-sandbox: SANDBOX_DATABASE_URL: cannot open")
+    assert "Traceback" not in result.stderr
+
+
 def test_serve_prints_a_working_curl_and_stops_on_ctrl_c(
     tmp_path: Path, unused_port: int
 ) -> None:
