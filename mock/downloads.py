@@ -17,7 +17,8 @@ MAX_REDIRECTS = 3
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Reasons, written to follow "Download failed: " in a job's failure_reason.
+# A failed job's failure_reason; the reasons below are written to fill it in.
+FAILED = "Download failed: {reason}."
 NOT_HTTP = "only http and https URLs can be downloaded, not {url}"
 OTHER_HOST = ("the server redirected to another host ({host}); redirects are followed only "
               "on the same host and port")

@@ -8,8 +8,6 @@ status in one transaction, so a list never shows half an import.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +21,12 @@ from mock.store import tables
 if TYPE_CHECKING:
     from mock.sandbox import Sandbox
 
-log = logging.getLogger(__name__)
 START, FINISH = "contact_import.start", "contact_import.finish"
-DOWNLOAD_FAILED = "Download failed: {reason}."
-Step = Callable[["Sandbox", dict[str, Any]], None]
 
 
 def register(box: Sandbox) -> None:
-    box.scheduler.register(START, lambda payload: _guarded(box, payload["import_id"], start))
-    box.scheduler.register(FINISH, lambda payload: _guarded(box, payload["import_id"], finish))
+    jobs.register(box, tables.contact_imports, "import_id", {START: start, FINISH: finish},
+                  lambda box, row, reason: _fail(box, row["body"], reason))
 
 
 def create(box: Sandbox, contact_list: dict[str, Any], source_url: str) -> dict[str, Any]:
@@ -81,7 +76,7 @@ def start(box: Sandbox, row: dict[str, Any]) -> None:
         parsed = contact_import.parse(download.content, download.content_type,
                                       box.store.contact_phones(job["contact_list_id"]))
     except downloads.DownloadError as exc:
-        _fail(box, job, DOWNLOAD_FAILED.format(reason=exc.reason))
+        _fail(box, job, downloads.FAILED.format(reason=exc.reason))
         return
     except contact_import.ImportFailed as exc:
         _fail(box, job, exc.reason[0].upper() + exc.reason[1:] + ".")
@@ -138,16 +133,3 @@ def _settle(box: Sandbox, conn: Connection, job: dict[str, Any], *, added: int, 
 
 def _shown(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in ("row", "phone", "reason")}
-
-
-def _guarded(box: Sandbox, import_id: str, step: Step) -> None:
-    """Run a step; if it breaks, end the import failed rather than leave it running."""
-    row = box.store.row(tables.contact_imports, import_id)
-    if row is None:
-        return
-    try:
-        step(box, row)
-    except Exception:
-        log.exception("contact import %s", import_id)
-        _fail(box, row["body"], jobs.FAILED_UNEXPECTEDLY)
-        raise

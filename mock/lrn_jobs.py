@@ -8,8 +8,6 @@ one billing record for all the look-ups, in one transaction.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,18 +19,14 @@ from mock.store import tables
 if TYPE_CHECKING:
     from mock.sandbox import Sandbox
 
-log = logging.getLogger(__name__)
 START, FINISH = "lrn_analysis.start", "lrn_analysis.finish"
 LINE_TYPES = ("mobile", "landline", "voip", "invalid")
 _LETTER = {t: t[0] for t in LINE_TYPES}  # one letter per looked-up contact in `work`
 _TYPE = {letter: t for t, letter in _LETTER.items()}
-LIST_GONE = "The contact list was deleted before the analysis could run."
-Step = Callable[["Sandbox", dict[str, Any]], None]
 
 
 def register(box: Sandbox) -> None:
-    box.scheduler.register(START, lambda payload: _guarded(box, payload["lrn_id"], start))
-    box.scheduler.register(FINISH, lambda payload: _guarded(box, payload["lrn_id"], finish))
+    jobs.register(box, tables.lrn_analyses, "lrn_id", {START: start, FINISH: finish}, _fail)
 
 
 def create(box: Sandbox, contact_list: dict[str, Any], initiating_org_id: str) -> dict[str, Any]:
@@ -96,8 +90,8 @@ def finish(box: Sandbox, row: dict[str, Any]) -> None:
            "completed_at": now}
     with box.store.transaction() as conn:
         listed = box.store.row(tables.contact_lists, row["contact_list_id"], conn)
-        if listed is None:
-            raise _ListGone(LIST_GONE)
+        if listed is None:  # cannot happen: deleting a list is refused while a job runs
+            raise LookupError(f"contact list {row['contact_list_id']} is gone")
         box.store.set_line_types(conn, line_types)
         box.store.save(conn, tables.contact_lists,
                        {**listed["body"], "line_type_counts": totals, "updated_at": now})
@@ -115,22 +109,3 @@ def _fail(box: Sandbox, row: dict[str, Any], reason: str) -> None:
     with box.store.transaction() as conn:
         box.store.save(conn, tables.lrn_analyses, job, status="failed", active_list_id=None,
                        work=None)
-
-
-def _guarded(box: Sandbox, lrn_id: str, step: Step) -> None:
-    """Run a step; if it breaks, end the analysis failed rather than leave it running."""
-    row = box.store.row(tables.lrn_analyses, lrn_id)
-    if row is None:
-        return
-    try:
-        step(box, row)
-    except _ListGone as exc:
-        _fail(box, row, str(exc))
-    except Exception:
-        log.exception("LRN analysis %s", lrn_id)
-        _fail(box, row, jobs.FAILED_UNEXPECTEDLY)
-        raise
-
-
-class _ListGone(Exception):
-    """The analysed list no longer exists (deleting it is refused while a job runs)."""

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROCESS = "media.process"
-DOWNLOAD_FAILED = "Download failed: {reason}."
 
 
 def register(box: Sandbox) -> None:
@@ -52,7 +51,7 @@ def _process(box: Sandbox, media: dict[str, Any]) -> None:
             media["size_bytes"] = len(content)
             media["content_type"] = media_types.check(content)
         except downloads.DownloadError as exc:
-            _fail(box, media, DOWNLOAD_FAILED.format(reason=exc.reason))
+            _fail(box, media, downloads.FAILED.format(reason=exc.reason))
             return
         except media_types.MediaRejected as exc:
             _fail(box, media, exc.reason)

@@ -48,7 +48,11 @@ class Sandbox:
         self.store.replace_all(fixtures.rows(self.settings.fixtures, rfc3339(self.clock.real())))
 
     def tenant(self) -> Tenant:
-        return current(self.store.org_parents())
+        """The current request's tenant, worked out once per request (it reads the org tree)."""
+        state: dict[str, Any] = context.request.scope["state"]
+        if "tenant" not in state:
+            state["tenant"] = current(self.store.org_parents())
+        return state["tenant"]  # type: ignore[no-any-return]
 
 
 def sandbox() -> Sandbox:

@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mock import import_jobs, listing
-from mock.errors import BusinessRule, NotFound, field_error
-from mock.handlers.contact_lists import visible
+from mock.errors import BusinessRule, field_error
+from mock.handlers.contact_lists import job_row, visible
 from mock.responses import Result, created, ok
 from mock.sandbox import sandbox
 from mock.store import tables
@@ -50,12 +50,8 @@ def list_contact_imports(contact_list_id: str, limit: int = 25,
 
 
 def get_contact_import(contact_list_id: str, import_id: str) -> Result:
-    box = sandbox()
-    visible(contact_list_id)
-    row = box.store.row(tables.contact_imports, import_id)
-    if row is None or row["contact_list_id"] != contact_list_id:
-        raise NotFound.of("import", import_id)
-    return ok(import_jobs.present(row, box.clock.now()))
+    row = job_row(tables.contact_imports, "import", contact_list_id, import_id)
+    return ok(import_jobs.present(row, sandbox().clock.now()))
 
 
 def _running(item: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table
+
 from mock import listing
 from mock.clock import rfc3339
-from mock.errors import Conflict
+from mock.errors import Conflict, NotFound
 from mock.ids import new_id
 from mock.responses import Result, created, no_content, ok
 from mock.sandbox import sandbox
@@ -67,6 +69,16 @@ def delete_contact_list(contact_list_id: str) -> Result:
     if holder == "project":
         raise Conflict(PROJECT_USES_LIST)
     return no_content()
+
+
+def job_row(table: Table, kind: str, contact_list_id: str, job_id: str) -> dict[str, Any]:
+    """A job (import, LRN analysis) of a list the key can see; 404 when either is unknown
+    or the job belongs to another list."""
+    visible(contact_list_id)
+    row = sandbox().store.row(table, job_id)
+    if row is None or row["contact_list_id"] != contact_list_id:
+        raise NotFound.of(kind, job_id)
+    return row
 
 
 def visible(contact_list_id: str) -> dict[str, Any]:

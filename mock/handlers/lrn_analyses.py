@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mock import lrn_jobs
-from mock.errors import BusinessRule, NotFound
-from mock.handlers.contact_lists import visible
+from mock.errors import BusinessRule
+from mock.handlers.contact_lists import job_row, visible
 from mock.responses import Result, created, ok
 from mock.sandbox import sandbox
 from mock.store import tables
@@ -37,12 +37,8 @@ def create_lrn_analysis(contact_list_id: str) -> Result:
 
 
 def get_lrn_analysis(contact_list_id: str, lrn_analysis_id: str) -> Result:
-    box = sandbox()
-    visible(contact_list_id)
-    row = box.store.row(tables.lrn_analyses, lrn_analysis_id)
-    if row is None or row["contact_list_id"] != contact_list_id:
-        raise NotFound.of("LRN analysis", lrn_analysis_id)
-    return ok(lrn_jobs.present(row, box.clock.now()))
+    row = job_row(tables.lrn_analyses, "LRN analysis", contact_list_id, lrn_analysis_id)
+    return ok(lrn_jobs.present(row, sandbox().clock.now()))
 
 
 def _location(job: dict[str, Any]) -> str:

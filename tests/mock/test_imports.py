@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from mock import contact_import
+from mock import contact_import, jobs
 from mock.handlers.contact_imports import IMPORT_RUNNING, NOT_HTTP
 from mock.settings import Settings, SettingsError
 from mock.store import tables
@@ -373,3 +373,22 @@ def test_job_settings_are_read_from_the_environment() -> None:
     settings = Settings.from_env({"SANDBOX_IMPORT_SECONDS": "0.5",
                                   "SANDBOX_IMPORT_MAX_BYTES": "4096"})
     assert (settings.import_seconds, settings.import_max_bytes) == (0.5, 4096)
+
+
+def test_import_that_breaks_unexpectedly_ends_failed_and_frees_the_list(
+    fresh: Live, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a sandbox bug in the parse step (the server runs in this process)
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(contact_import, "parse", broken)
+    with fresh.client(keys[ORG]) as client, control(fresh) as ctl:
+        freeze(ctl)
+        list_id = new_list(client)
+        job = finish(ctl, client, job_path(start_import(
+            client, list_id, presign(ctl, "contacts/spring_sale.csv"))))
+        listed = client.get(f"/contact-lists/{list_id}").json()
+    # Then the import does not stay running, and the list is usable again
+    assert (job["status"], job["failure_reason"]) == ("failed", jobs.FAILED_UNEXPECTEDLY)
+    assert listed["status"] == "empty"

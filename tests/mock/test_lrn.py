@@ -14,7 +14,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from mock import magic
+from mock import jobs, magic
 from mock.handlers.contact_imports import ANALYSIS_RUNNING as IMPORT_ANALYSIS_RUNNING
 from mock.handlers.lrn_analyses import ANALYSIS_RUNNING, LIST_EMPTY, LIST_IMPORTING
 from mock.resources import fixtures_dir
@@ -210,3 +210,20 @@ def test_analyses_follow_the_list_tenancy(fresh: Live, keys, org: str, visible: 
         started = _start(client, list_id, f"by-{org}")
     assert got.status_code == (200 if visible else 404)
     assert started.status_code == (422 if visible else 404)  # 422: one is already running
+
+
+def test_analysis_that_breaks_unexpectedly_ends_failed_and_frees_the_list(
+    fresh: Live, keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    list_id = imported_list(fresh, keys[ORG], "contacts/spring_sale.csv")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(magic, "line_types", broken)
+    with fresh.client(keys[ORG]) as client, control(fresh) as ctl:
+        job = finish(ctl, client, job_path(_start(client, list_id, "broken")))
+        monkeypatch.undo()
+        again = _start(client, list_id, "again")
+    assert (job["status"], job["failure_reason"]) == ("failed", jobs.FAILED_UNEXPECTEDLY)
+    assert again.status_code == 202

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from mock import downloads, jobs, media_types
+from mock.downloads import FAILED as DOWNLOAD_FAILED
 from mock.errors import TOO_LARGE
 from mock.handlers.media import IN_USE, NO_FILE, NOT_HTTP
-from mock.media_jobs import DOWNLOAD_FAILED
 from mock.store import Store, tables
 from tests.conftest import sandbox_settings
 from tests.mock.media_data import IMAGES, NOT_AN_IMAGE, TRUNCATED, big_png, read

@@ -58,3 +58,24 @@ def test_created_key_is_shown_once_and_works(tmp_path: Path) -> None:
         with live.client(made.json()["key"]) as client:
             orgs = client.get("/organizations").json()["data"]
         assert [o["id"] for o in orgs] == ["org_acme_retail_west"]
+
+
+def test_last_used_at_follows_the_key_to_the_minute(tmp_path: Path, keys: dict[str, str]) -> None:
+    with serve(sandbox_settings(tmp_path)) as live, \
+            httpx.Client(base_url=live.base + "/sandbox", timeout=30) as control:
+        control.put("/clock", json={"frozen": True, "now": "2030-01-01T10:00:00Z"})
+
+        def used() -> str | None:
+            listed = control.get("/api-keys", params={"org_id": "org_acme_health"}).json()
+            return next(k["last_used_at"] for k in listed["data"] if k["id"] == "key_acme_health")
+
+        assert used() is None
+        with live.client(keys["org_acme_health"]) as client:
+            client.get("/brands")
+            assert used() == "2030-01-01T10:00:00Z"
+            control.post("/clock/advance", json={"seconds": 30})
+            client.get("/brands")
+            assert used() == "2030-01-01T10:00:00Z"  # within the minute: not written again
+            control.post("/clock/advance", json={"seconds": 31})
+            client.get("/brands")
+            assert used() == "2030-01-01T10:01:01Z"
